@@ -1,0 +1,39 @@
+"""The ``ecowarden`` command: a thin Typer shell over services and domain functions."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+
+from ecowarden import __version__
+
+app = typer.Typer(
+    name="ecowarden",
+    help="ecowarden — 县级生态环境局监测、监管与管理平台 / county eco-environment bureau platform",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        console.print(f"ecowarden {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        help="Print the version and exit.",
+        callback=_print_version,
+        is_eager=True,
+    ),
+) -> None:
+    """ecowarden command line."""
+
+
+def main() -> None:
+    app()
