@@ -133,7 +133,9 @@ def _k_met(
 ) -> FloatArray:
     screened = (z > 0.0) & ~lateral
     # np.where evaluates both branches: z is replaced by 1 where unscreened to keep the root real.
-    root = np.sqrt(dss * dsr * d / (2.0 * np.where(screened, z, 1.0)))
+    # A vanishing z (subnormal) overflows the quotient to inf: K_met → exp(−inf) = 0, the limit.
+    with np.errstate(over="ignore"):
+        root = np.sqrt(dss * dsr * d / (2.0 * np.where(screened, z, 1.0)))
     factor: FloatArray = np.where(screened, np.exp(-root / 2000.0), 1.0)
     return factor
 
