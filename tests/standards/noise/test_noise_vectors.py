@@ -36,7 +36,7 @@ VECTORS: dict[str, dict[str, Any]] = {
 }
 TESTED_HERE = {"N01", "N03", "N05", "N07", "N09", "N11", "N13", "N15", "N17", "N19", "N21"}
 TESTED_HERE |= {"N23", "N25"}
-PROPAGATION = {"N27", "N29", "N31", "N33", "N35"}  # propagation modules, not this package
+PROPAGATION = {"N27", "N29", "N31", "N33", "N35"}  # iso9613, hj24 and cnossos tests
 
 
 def test_every_noise_vector_has_an_owner() -> None:
