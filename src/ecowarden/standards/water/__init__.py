@@ -1,0 +1,175 @@
+"""Surface-water quality: GB 3838-2002, the 2011 assessment method, CWQI, drinking-water source
+compliance and the lake trophic state index.
+
+Keys: [GB3838-2002] classes and limits; [WQA2011] 环办〔2011〕22号 assessment (section class,
+status, main pollutants, river status, change); [CWQI2017] city water-quality index; [TLI2001]
+trophic state index. Open questions of the reference are switchable through
+:class:`AssessmentRules` and recorded in ``docs/decisions/0003-water.md``.
+
+Black-and-odorous water (黑臭水体) is not implemented: the reference's open question Q16 keeps it
+out until the governing text is read.
+"""
+
+from ecowarden.standards.water.assessment import (
+    ChangeVerdict,
+    ClassShareChange,
+    ClassShares,
+    ProportionRow,
+    RiverMethod,
+    RiverStatus,
+    SectionCompliance,
+    class_share_change,
+    class_shares,
+    proportion_table,
+    river_status,
+    section_compliance,
+)
+from ecowarden.standards.water.classify import (
+    MainPollutant,
+    ReferenceItemResult,
+    SampleClassification,
+    class_limits,
+    classify_item,
+    classify_sample,
+    exceedance_multiple,
+    meets_target,
+    parse_values,
+    quality_label,
+)
+from ecowarden.standards.water.cwqi import (
+    ChangeDirection,
+    CwqiChange,
+    CwqiResult,
+    city_cwqi,
+    cwqi,
+    cwqi_change,
+    cwqi_item,
+    excluded_from_change_ranking,
+)
+from ecowarden.standards.water.drinking import (
+    DrinkingWaterCompliance,
+    DrinkingWaterSource,
+    ItemExceedance,
+    SourceCompliance,
+    drinking_water_compliance,
+    evaluated_items,
+    source_compliance,
+)
+from ecowarden.standards.water.items import (
+    Item,
+    SupplementaryItem,
+    WaterBody,
+    WaterClass,
+    parse_any_item,
+    parse_item,
+    parse_water_body,
+    parse_water_class,
+)
+from ecowarden.standards.water.limits import (
+    ASSESSED_ITEMS,
+    REFERENCE_ITEMS,
+    TABLE1,
+    TABLE2,
+    Colour,
+    Direction,
+    QualityStatus,
+)
+from ecowarden.standards.water.readings import NotDetected, Reading
+from ecowarden.standards.water.rules import (
+    DEFAULT_RULES,
+    AssessmentRules,
+    TliWeights,
+    TrophicBoundaryRule,
+)
+from ecowarden.standards.water.statistics import (
+    Period,
+    PeriodMean,
+    assessment_decimals,
+    mean_over_sections,
+    parse_period,
+    period_mean,
+    round_for_assessment,
+)
+from ecowarden.standards.water.trophic import (
+    TliParameter,
+    TrophicGrade,
+    TrophicState,
+    tli,
+    trophic_grade,
+)
+from ecowarden.standards.water.vectorised import SampleClasses, classify_samples
+
+__all__ = [
+    "ASSESSED_ITEMS",
+    "DEFAULT_RULES",
+    "REFERENCE_ITEMS",
+    "TABLE1",
+    "TABLE2",
+    "AssessmentRules",
+    "ChangeDirection",
+    "ChangeVerdict",
+    "ClassShareChange",
+    "ClassShares",
+    "Colour",
+    "CwqiChange",
+    "CwqiResult",
+    "Direction",
+    "DrinkingWaterCompliance",
+    "DrinkingWaterSource",
+    "Item",
+    "ItemExceedance",
+    "MainPollutant",
+    "NotDetected",
+    "Period",
+    "PeriodMean",
+    "ProportionRow",
+    "QualityStatus",
+    "Reading",
+    "ReferenceItemResult",
+    "RiverMethod",
+    "RiverStatus",
+    "SampleClasses",
+    "SampleClassification",
+    "SectionCompliance",
+    "SourceCompliance",
+    "SupplementaryItem",
+    "TliParameter",
+    "TliWeights",
+    "TrophicBoundaryRule",
+    "TrophicGrade",
+    "TrophicState",
+    "WaterBody",
+    "WaterClass",
+    "assessment_decimals",
+    "city_cwqi",
+    "class_limits",
+    "class_share_change",
+    "class_shares",
+    "classify_item",
+    "classify_sample",
+    "classify_samples",
+    "cwqi",
+    "cwqi_change",
+    "cwqi_item",
+    "drinking_water_compliance",
+    "evaluated_items",
+    "exceedance_multiple",
+    "excluded_from_change_ranking",
+    "mean_over_sections",
+    "meets_target",
+    "parse_any_item",
+    "parse_item",
+    "parse_period",
+    "parse_values",
+    "parse_water_body",
+    "parse_water_class",
+    "period_mean",
+    "proportion_table",
+    "quality_label",
+    "river_status",
+    "round_for_assessment",
+    "section_compliance",
+    "source_compliance",
+    "tli",
+    "trophic_grade",
+]
