@@ -24,6 +24,14 @@ from ecowarden.standards.water.assessment import (
     river_status,
     section_compliance,
 )
+from ecowarden.standards.water.black_odorous import (
+    DEFAULT_BLACK_ODOROUS,
+    BlackOdorousGrade,
+    BlackOdorousResult,
+    BlackOdorousThresholds,
+    black_odorous_grade,
+    black_odorous_point_grade,
+)
 from ecowarden.standards.water.classify import (
     MainPollutant,
     ReferenceItemResult,
@@ -101,11 +109,15 @@ from ecowarden.standards.water.vectorised import SampleClasses, classify_samples
 
 __all__ = [
     "ASSESSED_ITEMS",
+    "DEFAULT_BLACK_ODOROUS",
     "DEFAULT_RULES",
     "REFERENCE_ITEMS",
     "TABLE1",
     "TABLE2",
     "AssessmentRules",
+    "BlackOdorousGrade",
+    "BlackOdorousResult",
+    "BlackOdorousThresholds",
     "ChangeDirection",
     "ChangeVerdict",
     "ClassShareChange",
@@ -141,6 +153,8 @@ __all__ = [
     "WaterBody",
     "WaterClass",
     "assessment_decimals",
+    "black_odorous_grade",
+    "black_odorous_point_grade",
     "city_cwqi",
     "class_limits",
     "class_share_change",
