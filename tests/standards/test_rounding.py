@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -50,6 +51,11 @@ def test_round_fraction_exactly() -> None:
 
 def test_float_is_read_as_written() -> None:
     assert to_decimal(2.2) == Decimal("2.2")
+
+
+def test_numpy_float_is_read_as_written() -> None:
+    assert to_decimal(np.float64(2.2)) == Decimal("2.2")
+    assert round_half_even(np.float64(36.5), 0) == Decimal("36")
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,8 @@ def to_decimal(value: Number) -> Decimal:
     elif isinstance(value, float):
         if not math.isfinite(value):
             raise ValidationError(f"expected a finite number, got {value!r}")
-        result = Decimal(repr(value))
+        # float.__repr__, not repr(): NumPy 2 shows np.float64 as "np.float64(2.2)"
+        result = Decimal(float.__repr__(value))
     elif isinstance(value, Fraction):
         raise ValidationError(f"a Fraction has no finite decimal form in general: {value!r}")
     elif isinstance(value, str):
