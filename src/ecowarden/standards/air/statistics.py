@@ -666,6 +666,9 @@ class Period(StrEnum):
     MONTH = "month"
     QUARTER = "quarter"
     YEAR = "year"
+    # 1—M月 cumulative of each year, M = the last whole month the series covers: the figures a
+    # bureau publishes before the year is over. Valid when each month is (quarterly rule, OQ-13).
+    YEAR_TO_DATE = "year_to_date"
 
 
 _PERIOD_STATISTIC: Final[Mapping[Period, Statistic]] = MappingProxyType(
@@ -673,6 +676,7 @@ _PERIOD_STATISTIC: Final[Mapping[Period, Statistic]] = MappingProxyType(
         Period.MONTH: Statistic.MONTHLY,
         Period.QUARTER: Statistic.QUARTERLY,
         Period.YEAR: Statistic.ANNUAL,
+        Period.YEAR_TO_DATE: Statistic.QUARTERLY,
     }
 )
 
@@ -719,6 +723,8 @@ def calendar_periods(
     if n_days < 1:
         raise ValidationError(f"a daily series needs at least one day, got {n_days}")
     last = first_date + dt.timedelta(days=n_days - 1)
+    if kind is Period.YEAR_TO_DATE:
+        return _year_to_date_periods(first_date, n_days, last)
     span = {Period.MONTH: 1, Period.QUARTER: 3, Period.YEAR: 12}[kind]
     start = _month_start(first_date).replace(month=(first_date.month - 1) // span * span + 1)
     result = []
@@ -734,6 +740,35 @@ def calendar_periods(
         end = month - dt.timedelta(days=1)
         result.append(CalendarPeriod(kind, start, end, tuple(months), months[0][1], months[-1][2]))
         start = month
+    return tuple(result)
+
+
+def _year_to_date_periods(
+    first_date: dt.date, n_days: int, last: dt.date
+) -> tuple[CalendarPeriod, ...]:
+    """January to the last whole month of the series, in every year the series touches."""
+    last_whole_month = (last + dt.timedelta(days=1)).replace(day=1) - dt.timedelta(days=1)
+    if last_whole_month < first_date.replace(month=1, day=1):
+        raise ValidationError(
+            f"a series ending {last} covers no whole month: no year-to-date period"
+        )
+    result = []
+    for year in range(first_date.year, last_whole_month.year + 1):
+        months = []
+        month = dt.date(year, 1, 1)
+        for _ in range(last_whole_month.month):
+            following = _next_month(month)
+            first = min(max((month - first_date).days, 0), n_days)
+            stop = min(max((following - first_date).days, 0), n_days)
+            months.append((month.month, first, stop))
+            month = following
+        end = month - dt.timedelta(days=1)
+        start = dt.date(year, 1, 1)
+        result.append(
+            CalendarPeriod(
+                Period.YEAR_TO_DATE, start, end, tuple(months), months[0][1], months[-1][2]
+            )
+        )
     return tuple(result)
 
 
