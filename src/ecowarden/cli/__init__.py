@@ -6,6 +6,7 @@ import typer
 from rich.console import Console
 
 from ecowarden import __version__
+from ecowarden.cli import demo
 
 app = typer.Typer(
     name="ecowarden",
@@ -33,6 +34,9 @@ def root(
     ),
 ) -> None:
     """ecowarden command line."""
+
+
+app.command(name="demo")(demo.demo)
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""The demo county: synthetic but realistic monitoring data and the bulletin printed from it."""

@@ -1,0 +1,1 @@
+"""Bulletins and reports rendered from assessment results (terminal now; HTML/PDF later)."""
