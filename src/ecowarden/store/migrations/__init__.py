@@ -1,0 +1,1 @@
+"""Alembic environment of the ecowarden database; run through :mod:`ecowarden.store.migrate`."""

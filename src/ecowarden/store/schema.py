@@ -1,0 +1,283 @@
+"""The database schema, SQLAlchemy 2 Core, one definition for SQLite and PostgreSQL.
+
+Conventions (docs/decisions/0006-store.md, docs/data-dictionary.md):
+
+- Instants are integers in UTC on both engines: interval starts in whole seconds (``*_s``), other
+  instants in microseconds (``*_at_us``). No engine-specific timestamp type, so both engines store
+  and compare the same numbers.
+- Vocabularies (periods, flags, kinds) are checked by ``CHECK (col = 'a' OR col = 'b' …)``: an
+  OR chain costs SQLite a fraction of what ``IN (…)`` costs per inserted row.
+- Readings are keyed by their natural key; SQLite stores them WITHOUT ROWID so the key is the
+  clustered index and a station-year is one contiguous range.
+- Append-only rules (readings' original values, revisions, audit log, raw packets) are enforced by
+  triggers created in the initial migration.
+
+The migration in ``store/migrations/versions`` is the source of the database; this module mirrors
+it for queries and is compared with it by the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Final
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Double,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
+
+from ecowarden.registry.enterprises import Averaging, ManagementCategory
+from ecowarden.registry.parameters import Medium
+from ecowarden.registry.readings import FLAG_CODES, Period
+from ecowarden.registry.sites import NoiseZone, OutletMedium, SiteKind, WaterBody, WaterClass
+
+NAMING_CONVENTION: Final = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+# SQLite gives a rowid alias (and so autoincrement) only to a column declared INTEGER PRIMARY KEY.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+PERIOD_COMMANDS: Final = tuple(period.command for period in Period)
+REVISION_KINDS: Final = ("resend", "correction")
+SOURCE_KINDS: Final = ("import", "hj212", "mqtt", "manual", "api")
+AUDIT_OUTCOMES: Final = ("ok", "refused")
+
+
+def one_of(column: str, values: Iterable[str | int]) -> str:
+    """SQL text ``column = v1 OR column = v2 …`` for a CHECK constraint over constants."""
+    terms = []
+    for value in values:
+        literal = str(value) if isinstance(value, int) else "'" + value.replace("'", "''") + "'"
+        terms.append(f"{column} = {literal}")
+    return "(" + " OR ".join(terms) + ")"
+
+
+def _values(enum: Iterable[object]) -> list[str]:
+    return [str(getattr(member, "value", member)) for member in enum]
+
+
+parameters = Table(
+    "parameters",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(16), nullable=False, unique=True),
+    Column("name_zh", String(100), nullable=False),
+    Column("name_en", String(100), nullable=False),
+    Column("unit", String(32), nullable=False),
+    Column("medium", String(8), nullable=False),
+    Column("amount_unit", String(16)),
+    Column("code_2005", String(8)),
+    Column("data_type", String(8)),
+    Column("printed_unit", String(32)),
+    CheckConstraint(one_of("medium", _values(Medium)), name="medium"),
+)
+
+enterprises = Table(
+    "enterprises",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("credit_code", String(18), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("management_category", String(16), nullable=False),
+    Column("industry", String(200)),
+    Column("address", String(200)),
+    Column("updated_at_us", BigInteger, nullable=False),
+    CheckConstraint(
+        one_of("management_category", _values(ManagementCategory)), name="management_category"
+    ),
+)
+
+sites = Table(
+    "sites",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("lon", Double, nullable=False),
+    Column("lat", Double, nullable=False),
+    Column("noise_zone", String(2)),
+    Column("water_body", String(8)),
+    Column("target_class", String(3)),
+    Column("updated_at_us", BigInteger, nullable=False),
+    CheckConstraint(one_of("kind", _values(SiteKind)), name="kind"),
+    CheckConstraint("lon >= -180 AND lon <= 180 AND lat >= -90 AND lat <= 90", name="wgs84"),
+    CheckConstraint(
+        "(kind = 'noise_station') = (noise_zone IS NOT NULL)"
+        f" AND (noise_zone IS NULL OR {one_of('noise_zone', _values(NoiseZone))})",
+        name="noise_zone",
+    ),
+    CheckConstraint(
+        "(kind = 'water_section' OR kind = 'drinking_water_source')"
+        " = (water_body IS NOT NULL AND target_class IS NOT NULL)"
+        f" AND (water_body IS NULL OR {one_of('water_body', _values(WaterBody))})"
+        f" AND (target_class IS NULL OR {one_of('target_class', _values(WaterClass))})",
+        name="water",
+    ),
+)
+
+outlets = Table(
+    "outlets",
+    metadata,
+    Column("site_id", Integer, ForeignKey("sites.id"), primary_key=True),
+    Column("enterprise_id", Integer, ForeignKey("enterprises.id"), nullable=False, index=True),
+    Column("medium", String(8), nullable=False),
+    CheckConstraint(one_of("medium", _values(OutletMedium)), name="medium"),
+)
+
+emission_limits = Table(
+    "emission_limits",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("outlet_site_id", Integer, ForeignKey("outlets.site_id"), nullable=False),
+    Column("parameter_id", Integer, ForeignKey("parameters.id"), nullable=False),
+    Column("limit_value", Double, nullable=False),
+    Column("unit", String(32), nullable=False),
+    Column("averaging", String(8), nullable=False),
+    Column("reference_o2_pct", Double),
+    Column("lower_limit", Double),
+    Column("updated_at_us", BigInteger, nullable=False),
+    UniqueConstraint("outlet_site_id", "parameter_id", "averaging"),
+    CheckConstraint("limit_value > 0", name="positive"),
+    CheckConstraint(one_of("averaging", _values(Averaging)), name="averaging"),
+    CheckConstraint(
+        "reference_o2_pct IS NULL OR (reference_o2_pct >= 0 AND reference_o2_pct < 21)",
+        name="reference_o2",
+    ),
+    CheckConstraint("lower_limit IS NULL OR lower_limit < limit_value", name="lower_limit"),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mn", String(24), nullable=False, unique=True),
+    Column("site_id", Integer, ForeignKey("sites.id"), nullable=False, index=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("updated_at_us", BigInteger, nullable=False),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("first_seen_us", BigInteger, nullable=False),
+    UniqueConstraint("kind", "name"),
+    CheckConstraint(one_of("kind", SOURCE_KINDS), name="kind"),
+)
+
+READING_KEY: Final = ("site_id", "parameter_id", "period", "start_s")
+
+readings = Table(
+    "readings",
+    metadata,
+    Column("site_id", Integer, ForeignKey("sites.id"), nullable=False),
+    Column("parameter_id", Integer, ForeignKey("parameters.id"), nullable=False),
+    Column("period", SmallInteger, nullable=False),
+    Column("start_s", BigInteger, nullable=False),
+    Column("value", Double),
+    Column("flag", String(2), nullable=False),
+    Column("source_id", Integer, ForeignKey("sources.id"), nullable=False),
+    Column("received_at_us", BigInteger, nullable=False),
+    Column("revision", Integer, nullable=False, server_default=text("0")),
+    Column("conflict", Boolean, nullable=False, server_default=false()),
+    PrimaryKeyConstraint(*READING_KEY),
+    CheckConstraint(one_of("period", PERIOD_COMMANDS), name="period"),
+    CheckConstraint(one_of("flag", FLAG_CODES), name="flag"),
+    CheckConstraint("revision >= 0", name="revision"),
+    # The few revised or conflicting readings, found without scanning the rest (read()).
+    Index(
+        "ix_readings_marked",
+        *READING_KEY,
+        sqlite_where=text("revision <> 0 OR conflict"),
+        postgresql_where=text("revision <> 0 OR conflict"),
+    ),
+    sqlite_with_rowid=False,
+)
+
+reading_revisions = Table(
+    "reading_revisions",
+    metadata,
+    Column("site_id", Integer, nullable=False),
+    Column("parameter_id", Integer, nullable=False),
+    Column("period", SmallInteger, nullable=False),
+    Column("start_s", BigInteger, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("value", Double),
+    Column("flag", String(2), nullable=False),
+    Column("source_id", Integer, ForeignKey("sources.id"), nullable=False),
+    Column("recorded_at_us", BigInteger, nullable=False),
+    Column("actor", String(100)),
+    Column("reason", String(500)),
+    PrimaryKeyConstraint(*READING_KEY, "revision"),
+    ForeignKeyConstraint(
+        list(READING_KEY),
+        [f"readings.{column}" for column in READING_KEY],
+        name="fk_reading_revisions_readings",
+    ),
+    Index("ix_reading_revisions_recorded_at_us", "recorded_at_us"),
+    CheckConstraint("revision >= 1", name="revision"),
+    CheckConstraint(one_of("kind", REVISION_KINDS), name="kind"),
+    CheckConstraint(one_of("flag", FLAG_CODES), name="flag"),
+    CheckConstraint(
+        "kind <> 'correction' OR (actor IS NOT NULL AND reason IS NOT NULL)", name="who_why"
+    ),
+    sqlite_with_rowid=False,
+)
+
+raw_packets = Table(
+    "raw_packets",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("received_at_us", BigInteger, nullable=False, index=True),
+    Column("channel", String(16), nullable=False),
+    Column("peer", String(100), nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+    Column("mn", String(24)),
+    Column("refusal", String(64)),
+    Index("ix_raw_packets_mn_received_at_us", "mn", "received_at_us"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("at_us", BigInteger, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("object_type", String(64), nullable=False),
+    Column("object_id", String(200)),
+    Column("outcome", String(8), nullable=False),
+    Column("source_ip", String(64)),
+    Column("detail", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("row_hash", String(64), nullable=False),
+    CheckConstraint(one_of("outcome", AUDIT_OUTCOMES), name="outcome"),
+)
