@@ -174,16 +174,16 @@ def noise_hourly(
     hours = np.tile(np.arange(24), n_days)
     is_day = (hours >= 6) & (hours < 22)
     stations = tuple(f"N{idx + 1:02d}" for idx in range(len(zones)))
-    rows = []
+    rows: list[FloatArray] = []
     for zone in zones:
         day_level, night_level = NOISE_ZONE_LEVELS[zone]
         offset = rng.normal(0.0, 1.8)
-        base = np.where(is_day, day_level, night_level) + offset
+        base: FloatArray = np.where(is_day, day_level, night_level) + offset
         # evening shoulder and the quietest hours 02–04
         base = base + np.where((hours >= 22) | (hours < 1), 2.0, 0.0)
         base = base - np.where((hours >= 2) & (hours < 5), 2.5, 0.0)
         rows.append(base + rng.normal(0.0, 1.5, size=base.shape))
-    leq = np.round(np.vstack(rows), 1)
+    leq: FloatArray = np.vstack(rows).round(1)
     leq[rng.random(leq.shape) < gap_rate] = np.nan
     return NoiseSeries(stations, zones, first_day, leq)
 
@@ -275,3 +275,106 @@ def water_monthly(
             rows.append(row)
         samples[site.code] = rows
     return samples
+
+
+@dataclass(frozen=True)
+class OutletProfile:
+    """Typical level and spread of one outlet parameter while the plant runs."""
+
+    mean: float
+    sigma: float  # log-normal spread (relative), or absolute spread when ``additive``
+    decimals: int
+    additive: bool = False
+
+
+# Flue gas [mg/m³; O2 %; flow m³/h] and wastewater [mg/L; pH; flow L/s] while producing.
+OUTLET_PROFILES: dict[str, OutletProfile] = {
+    "a21026": OutletProfile(55.0, 0.35, 1),
+    "a21002": OutletProfile(105.0, 0.25, 1),
+    "a34013": OutletProfile(9.0, 0.35, 2),
+    "a19001": OutletProfile(10.5, 0.6, 2, additive=True),
+    "a00000": OutletProfile(62000.0, 0.12, 0),
+    "w01018": OutletProfile(26.0, 0.3, 1),
+    "w21003": OutletProfile(1.4, 0.45, 2),
+    "w01001": OutletProfile(7.2, 0.25, 2, additive=True),
+    "w00000": OutletProfile(28.0, 0.2, 2),
+}
+# Parameters whose level collapses when the plant stops (flow); concentrations keep a
+# residual value flagged F, as analysers keep sampling.
+FLOW_PARAMETERS = ("a00000", "w00000")
+
+
+@dataclass(frozen=True)
+class OutletSeries:
+    """Hourly values and flags of one outlet: values[parameter] is (hours,)."""
+
+    first_day: dt.date
+    values: dict[str, FloatArray]
+    flags: npt.NDArray[np.str_]  # (hours,) one flag per hour for the whole analyser set
+    exceedance_hours: tuple[int, ...]  # hour indices where a pollutant was injected high
+
+
+def outlet_hourly(
+    parameters: tuple[str, ...],
+    first_day: dt.date,
+    last_day: dt.date,
+    *,
+    seed: int,
+    day_shift: bool,
+    exceedance_parameter: str | None,
+) -> OutletSeries:
+    """Hourly series of an outlet from ``first_day`` 00:00 to ``last_day`` 24:00.
+
+    A continuous plant runs round the clock with a two-week overhaul each spring; a day-shift
+    plant runs 08:00–20:00 on weekdays. Stopped hours carry flag F, maintenance hours M and the
+    weekly calibration hour C. When ``exceedance_parameter`` is given, a few episodes of 2–6 hours
+    raise it to 2–3 times its usual level (the cases supervision must find).
+    """
+    rng = np.random.default_rng(seed)
+    n_days = (last_day - first_day).days + 1
+    n_hours = n_days * 24
+    hour = np.tile(np.arange(24), n_days)
+    weekday = np.repeat([(first_day + dt.timedelta(days=d)).weekday() for d in range(n_days)], 24)
+    day_of_year = np.repeat(
+        [(first_day + dt.timedelta(days=d)).timetuple().tm_yday for d in range(n_days)], 24
+    )
+    if day_shift:
+        running = (hour >= 8) & (hour < 20) & (weekday < 5)
+    else:
+        overhaul_start = int(rng.integers(70, 120))
+        running = ~((day_of_year >= overhaul_start) & (day_of_year < overhaul_start + 14))
+    flags = np.where(running, "N", "F").astype("<U2")
+    maintenance = rng.random(n_hours) < 0.0008
+    for start in np.nonzero(maintenance)[0]:
+        flags[start : start + int(rng.integers(2, 5))] = "M"
+    flags[(weekday == 2) & (hour == 10) & running] = "C"
+    load = np.exp(0.15 * rng.standard_normal(n_days)).repeat(24)
+    values: dict[str, FloatArray] = {}
+    for parameter in parameters:
+        prof = OUTLET_PROFILES[parameter]
+        if prof.additive:
+            series = prof.mean + prof.sigma * rng.standard_normal(n_hours)
+        else:
+            series = (
+                prof.mean
+                * load
+                * np.exp(prof.sigma * rng.standard_normal(n_hours) - prof.sigma**2 / 2)
+            )
+        if parameter in FLOW_PARAMETERS:
+            series = np.where(running, series, series * 0.02)
+        elif not prof.additive:
+            series = np.where(running, series, series * 0.15)
+        values[parameter] = np.round(series, prof.decimals)
+    exceedances: list[int] = []
+    if exceedance_parameter is not None:
+        candidates = np.nonzero(running & (flags == "N"))[0]
+        for start in rng.choice(candidates, size=4, replace=False):
+            length = int(rng.integers(2, 7))
+            stop = min(n_hours, int(start) + length)
+            factor = float(rng.uniform(2.0, 3.0))
+            values[exceedance_parameter][start:stop] = np.round(
+                values[exceedance_parameter][start:stop] * factor,
+                OUTLET_PROFILES[exceedance_parameter].decimals,
+            )
+            exceedances.extend(range(int(start), stop))
+    return OutletSeries(first_day, values, flags, tuple(sorted(exceedances)))
