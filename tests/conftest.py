@@ -1,5 +1,6 @@
-"""A migrated, empty database per test: SQLite always, PostgreSQL when
-ECOWARDEN_TEST_POSTGRES_URL names a server (marker ``postgres``; skipped with a reason otherwise).
+"""Shared fixtures: ``database_url`` and ``store`` give a migrated, empty database per test:
+SQLite always; PostgreSQL when ECOWARDEN_TEST_POSTGRES_URL names a server (marker ``postgres``;
+skipped with a reason otherwise).
 """
 
 from __future__ import annotations
