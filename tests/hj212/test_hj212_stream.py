@@ -251,8 +251,9 @@ def test_malformed_packet_is_refused_and_the_stream_goes_on(mutation: tuple[str,
 def test_one_flipped_byte_in_the_segment_never_gives_a_frame(
     packet: bytes, draw: st.DataObject
 ) -> None:
-    # P5: single-byte substitutions between the length field and the CRC
-    segment_end = len(packet) - 4
+    # P5: single-byte substitutions between the length field and the CRC (of the first packet:
+    # the stream sample holds more than one)
+    segment_end = 6 + int(packet[2:6])
     i = draw.draw(st.integers(6, segment_end - 1))
     value = draw.draw(st.integers(0, 255).filter(lambda v: v != packet[i]))
     bad = packet[:i] + bytes([value]) + packet[i + 1 :]

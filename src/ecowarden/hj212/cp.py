@@ -17,17 +17,28 @@ Tolerated, each with a warning code: empty items (``,;``), ASCII whitespace arou
 values (``&& &&``, ``; a01-Rtd``), repeated identical fields. Refused (:class:`MalformedCP`): a
 token without '=', an empty name, a value containing '=', an unterminated ``//`` log, one name
 with two different values.
+
+Speed: a device sends the same names every minute, so a connection remembers them
+(:class:`CpLayouts`) and checks the next CP against them in one regex pass (:class:`CpLayout`);
+what such a CP reads as is fixed by that check, and the decoder builds its fields only when
+``Frame.cp`` is first used.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from ecowarden.errors import ValidationError
 from ecowarden.hj212.errors import MalformedCP
 
 # Separators, and the bytes that send a CP to the tolerant scanner (whitespace, '/' of logs).
 _NOT_SPECIAL = bytes(b for b in range(256) if b not in b";,= \t\r\n/")
+_COMMA_AS_SEMICOLON = bytes.maketrans(b",", b";")
+# What the special bytes of a well-formed CP read as once ',' is mapped to ';': "=;=;…=". Long
+# enough for the largest data segment four length digits allow (9999 bytes).
+_ALTERNATION = b"=;" * 5000
 _ASCII_WS = " \t\r\n"
 
 
@@ -58,18 +69,111 @@ def parse_cp(body: bytes, text: str) -> tuple[dict[str, str], tuple[str, ...]]:
     # Fast path: the special bytes alternate '=' and ';'/',' (every token is name=value, no
     # whitespace, no log), every name is non-empty and no name repeats. The tolerant scanner
     # would give the same fields and no warning; anything else goes to it.
-    special = body.translate(None, _NOT_SPECIAL)
-    pairs = (len(special) + 1) // 2
-    if (
-        len(special) % 2
-        and special[::2] == b"=" * pairs
-        and not special[1::2].translate(None, b";,")
-    ):
+    special = body.translate(_COMMA_AS_SEMICOLON, _NOT_SPECIAL)
+    if len(special) % 2 and _ALTERNATION.startswith(special):
         tokens = iter(text.replace(";", ",").replace("=", ",").split(","))
-        fields = dict(zip(tokens, tokens, strict=True))
-        if len(fields) == pairs and "" not in fields:
+        # The alternation makes the token count even: names and values pair up exactly.
+        fields = dict(zip(tokens, tokens, strict=False))
+        if len(fields) == (len(special) + 1) // 2 and "" not in fields:
             return fields, ()
     return _parse_tolerant(text)
+
+
+# A value of the fast path: no separator, '=', ASCII whitespace or '/' (the special bytes above).
+_PLAIN_VALUE = r"=([^;,=/ \t\r\n]*+)"
+# Compiling a layout costs about 30 µs per field (2 ms for 67 fields, measured) and saves about
+# 0.07 µs per field and packet (4.8 µs for 67 fields), so only a CP of 8 to 128 fields that a
+# connection sends again and again gets one. With at most 8 compilations per connection, a device
+# that keeps changing its layout costs the gateway at most about 30 ms per connection, and the
+# names noted for comparison are bounded by 16 commands of 128 fields.
+LAYOUT_MIN_FIELDS = 8
+LAYOUT_MAX_FIELDS = 128
+LAYOUTS_PER_CONNECTION = 8
+COMMANDS_NOTED_PER_CONNECTION = 16
+
+
+@dataclass(frozen=True)
+class CpLayout:
+    """The field names of a CP in wire order, with the pattern that reads a CP of exactly them.
+
+    A device sends the same CP names every minute. The pattern checks a new CP against them in
+    one pass: each name in turn, ``=``, a value without separator, '=', whitespace or '/', then
+    ``;`` or ``,``. :func:`parse_cp` reads a CP that matches as these names with the groups as
+    values and no warning (names from a warning-free parse are non-empty, different and hold no
+    separator, '=' or surrounding whitespace); one that does not match is parsed as usual.
+
+    Attributes
+    ----------
+    names : tuple of str
+        Field names in wire order, all different and non-empty.
+    pattern : re.Pattern
+        ``name1=(value)[;,]name2=(value)…``, names escaped.
+    data_time : int
+        Group number of ``DataTime``; 0 when the layout has none.
+    """
+
+    names: tuple[str, ...]
+    pattern: re.Pattern[str]
+    data_time: int
+
+    @classmethod
+    def of(cls, names: tuple[str, ...]) -> CpLayout:
+        """The layout of ``names`` (the keys of a fast-path :func:`parse_cp` result)."""
+        pattern = re.compile("[;,]".join(re.escape(name) + _PLAIN_VALUE for name in names))
+        data_time = names.index("DataTime") + 1 if "DataTime" in names else 0
+        return cls(names, pattern, data_time)
+
+    def fields(self, match: re.Match[str]) -> dict[str, str]:
+        """Field name -> value text from a match of :attr:`pattern`, as :func:`parse_cp` gives."""
+        return dict(zip(self.names, match.groups(), strict=True))
+
+
+class CpLayouts:
+    """The CP layouts one connection has shown, by command code (per-connection memo).
+
+    A layout is learnt when two CPs in a row of one command have the same names, so a device
+    whose layout varies does not pay a compilation per packet; at most ``limit`` layouts are
+    compiled per connection. The memo only ever decides how fast a CP is read, never what it
+    reads as.
+
+    Parameters
+    ----------
+    limit : int
+        Largest number of layouts compiled for this connection.
+    """
+
+    def __init__(self, limit: int = LAYOUTS_PER_CONNECTION) -> None:
+        self._by_command: dict[int, CpLayout] = {}
+        self._last_names: dict[int, tuple[str, ...]] = {}
+        self._compiled = 0
+        self.limit = limit
+
+    def get(self, cn: int) -> CpLayout | None:
+        """The layout learnt for command ``cn``, if any."""
+        return self._by_command.get(cn)
+
+    def learn(self, cn: int, fields: Mapping[str, str], text: str, start: int, stop: int) -> None:
+        """Note the fields that ``text[start:stop]`` parsed to; compile their layout on a repeat.
+
+        ``fields`` must be a :func:`parse_cp` result without warnings: its names are then
+        non-empty, different and free of separators, '=' and surrounding whitespace, so any CP
+        the pattern matches reads as ``CpLayout.fields`` gives, without warnings.
+        """
+        if (
+            not LAYOUT_MIN_FIELDS <= len(fields) <= LAYOUT_MAX_FIELDS
+            or self._compiled >= self.limit
+        ):
+            return
+        names = tuple(fields)
+        if self._last_names.get(cn) != names:
+            if cn in self._last_names or len(self._last_names) < COMMANDS_NOTED_PER_CONNECTION:
+                self._last_names[cn] = names
+            return
+        self._compiled += 1
+        layout = CpLayout.of(names)
+        match = layout.pattern.fullmatch(text, start, stop)
+        if match is not None and layout.fields(match) == fields:  # it reads this CP back
+            self._by_command[cn] = layout
 
 
 def _next_separator(text: str, start: int) -> int:

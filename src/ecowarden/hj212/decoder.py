@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ecowarden.errors import ValidationError
+from ecowarden.hj212.cp import CpLayouts
 from ecowarden.hj212.errors import (
     BadLength,
     CrcMismatch,
@@ -88,7 +89,12 @@ def _terminated(buf: bytes, at: int, final: bool) -> bool | None:
 
 
 def frame_at(
-    buf: bytes, start: int, final: bool, policy: DecodePolicy, max_buffer: int
+    buf: bytes,
+    start: int,
+    final: bool,
+    policy: DecodePolicy,
+    max_buffer: int,
+    layouts: CpLayouts | None = None,
 ) -> tuple[Frame | ProtocolError, int] | None:
     """Frame the packet whose ``##`` is at ``start``.
 
@@ -104,6 +110,8 @@ def frame_at(
         Tolerances.
     max_buffer : int
         Largest packet held [bytes].
+    layouts : CpLayouts, optional
+        The connection's CP layouts (see :func:`~ecowarden.hj212.frame.open_segment`).
 
     Returns
     -------
@@ -156,9 +164,13 @@ def frame_at(
         return _search_end(buf, start, start + 6, declared, final, policy, max_buffer)
     segment = buf[start + 6 : end]
     crc_field = buf[end : end + 4]
-    closed = segment.endswith(b"&&")
-    if closed and _is_hex(crc_field):
-        return _open(buf, start, end, segment, crc_field, [], policy)
+    closed = segment[-2:] == b"&&"
+    if closed and not crc_field.strip(_HEX):  # 4 bytes are in: the field is 4 hex digits
+        try:
+            raw = buf[start : end + 4]
+            return open_segment(segment, crc_field, raw, policy, [], layouts), end + 4
+        except ProtocolError as exc:
+            return exc, start + 2
     if closed:
         short = 0
         while short < 3 and buf[end + short] in _HEX_BYTES:
@@ -260,6 +272,10 @@ def _rewarn(frame: Frame, old: str, new: str) -> Frame:
 class Decoder:
     """Per-connection stream decoder: call :meth:`feed` with each read.
 
+    The decoder also remembers the CP layouts the connection sends
+    (:class:`~ecowarden.hj212.cp.CpLayouts`), which makes the steady state faster and never
+    changes a result.
+
     Parameters
     ----------
     policy : DecodePolicy
@@ -284,6 +300,7 @@ class Decoder:
         self._garbage_bytes = 0
         self._skipped_bytes = 0
         self._tails = [0, 0, 0, 0]  # CRLF, LF, CR, missing
+        self._layouts = CpLayouts()
 
     @property
     def stats(self) -> DecoderStats:
@@ -360,8 +377,9 @@ class Decoder:
             if start > pos:
                 self._pass_over(buf[pos:start], out)
             self._skipping = False
-            self._flush_garbage(out)
-            result = frame_at(buf, start, final, self.policy, self.max_buffer)
+            if self._garbage:
+                self._flush_garbage(out)
+            result = frame_at(buf, start, final, self.policy, self.max_buffer, self._layouts)
             if result is None:
                 return start
             event, pos = result
