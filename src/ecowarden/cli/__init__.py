@@ -6,7 +6,7 @@ import typer
 from rich.console import Console
 
 from ecowarden import __version__
-from ecowarden.cli import db, demo, devices, imports, readings
+from ecowarden.cli import assess, db, demo, devices, imports, readings
 
 app = typer.Typer(
     name="ecowarden",
@@ -40,6 +40,7 @@ app.add_typer(db.app)
 app.add_typer(imports.app)
 app.add_typer(readings.app)
 app.add_typer(devices.app)
+app.add_typer(assess.app)
 app.command(name="demo")(demo.demo)
 
 

@@ -1,4 +1,4 @@
-"""The demo county's bulletin computed from its synthetic series."""
+"""The demo county's bulletin, computed from what the database holds (not from memory)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,14 @@ from ecowarden.demo.county import (
     WATER_SITES,
     WITHDRAWAL_10K_T,
 )
-from ecowarden.demo.synthetic import air_hourly, noise_hourly, water_monthly
+from ecowarden.demo.county_db import SPAN_FIRST
 from ecowarden.services.bulletin import Bulletin, air_bulletin, noise_bulletin, water_bulletin
-
-FIRST_DAY = dt.date(2025, 1, 1)
+from ecowarden.services.series import (
+    air_hourly_series,
+    noise_hourly_series,
+    water_monthly_samples,
+)
+from ecowarden.store import Store
 
 
 def last_whole_month(as_of: dt.date) -> tuple[int, int]:
@@ -38,39 +42,31 @@ def water_site_specs() -> tuple[WaterSiteSpec, ...]:
     )
 
 
-def synthetic_bulletin(as_of: dt.date) -> Bulletin:
-    """The bulletin of the year to date before ``as_of``, from synthetic series generated
-    from 2025-01-01 to the day before ``as_of``."""
+def stored_bulletin(store: Store, as_of: dt.date) -> Bulletin:
+    """The bulletin of the year to date before ``as_of`` (1—M月, M the last whole month),
+    read back from the county's readings in ``store``."""
     last_day = as_of - dt.timedelta(days=1)
     year, month = last_whole_month(as_of)
-    air = air_hourly(tuple(s.code for s in AIR_STATIONS), FIRST_DAY, last_day)
+    period_start = dt.date(year, 1, 1)
+    period_end = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    noise_codes = tuple(f"N{idx + 1:02d}" for idx in range(len(NOISE_ZONES)))
+    with store.snapshot() as snapshot:
+        air = air_hourly_series(snapshot, [s.code for s in AIR_STATIONS], SPAN_FIRST, last_day)
+        samples = water_monthly_samples(
+            snapshot, [s.code for s in WATER_SITES], (SPAN_FIRST.year, 1), (year, month)
+        )
+        noise = noise_hourly_series(snapshot, noise_codes, period_start, period_end)
     air_figures = air_bulletin(
-        {pollutant: air.valid_values(pollutant) for pollutant in air.values},
+        air.values,
         stations=[(s.code, s.name) for s in AIR_STATIONS],
-        first_date=FIRST_DAY,
+        first_date=SPAN_FIRST,
         air_class=[s.air_class for s in AIR_STATIONS],
     )
-    months = tuple(
-        (y, m)
-        for y in range(FIRST_DAY.year, year + 1)
-        for m in range(1, 13)
-        if (y, m) <= (year, month)
-    )
-    samples = water_monthly(WATER_SITES, months)
-    water_figures = water_bulletin(
-        water_site_specs(),
-        {code: list(zip(months, rows, strict=True)) for code, rows in samples.items()},
-        year=year,
-        last_month=month,
-    )
-    period_start = dt.date(year, 1, 1)
-    period_end = dt.date(year, month, 1) + dt.timedelta(days=31)
-    period_end = period_end.replace(day=1)
-    noise = noise_hourly(NOISE_ZONES, period_start, period_end - dt.timedelta(days=1))
+    water_figures = water_bulletin(water_site_specs(), samples, year=year, last_month=month)
     noise_figures = noise_bulletin(
-        noise.leq_dba,
-        stations=noise.stations,
-        zones=noise.zones,
+        noise.values["Leq"],
+        stations=noise_codes,
+        zones=NOISE_ZONES,
         first_date=period_start,
         period_label=water_figures.period,
     )

@@ -30,10 +30,11 @@ from ecowarden.demo.enterprises import DemoEnterprise, demo_enterprises
 from ecowarden.demo.synthetic import air_hourly, noise_hourly, outlet_hourly, water_monthly
 from ecowarden.registry.readings import Period
 from ecowarden.services.database import upgrade_database
+from ecowarden.services.materialise import RefreshReport, refresh_materialised
 from ecowarden.services.registry_import import RegistryImportReport, import_registry
 from ecowarden.standards.water.items import ITEM_INFO, SUPPLEMENTARY_INFO, parse_any_item
 from ecowarden.store import Store
-from ecowarden.store.readings import UpsertReport
+from ecowarden.store.readings import SeriesDay, UpsertReport
 from ecowarden.store.sources import SourceKind
 
 LOCAL = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -68,6 +69,7 @@ class CountyBuild:
     identical: int
     conflicting: int
     touched_days: int
+    materialised: RefreshReport
 
     @property
     def rows(self) -> int:
@@ -334,7 +336,7 @@ def build_county(
         site_ids = snapshot.registry.site_ids()
         parameter_ids = snapshot.registry.parameter_ids()
     new = identical = conflicting = 0
-    touched: set[object] = set()
+    touched: set[SeriesDay] = set()
     received_at_us = int(dt.datetime.now(dt.UTC).timestamp() * 1_000_000)
     with store.transaction() as transaction:
         source_id = transaction.sources.ensure(SourceKind.IMPORT, "ecowarden demo county")
@@ -355,4 +357,9 @@ def build_county(
         done += frame.height
         if progress is not None:
             progress(stage, done, total)
-    return CountyBuild(SPAN_FIRST, last_day, registry, new, identical, conflicting, len(touched))
+    if progress is not None:
+        progress("刷新日 AQI、月水质类别、日 Ld/Ln", total, total)
+    refreshed = refresh_materialised(store, touched)
+    return CountyBuild(
+        SPAN_FIRST, last_day, registry, new, identical, conflicting, len(touched), refreshed
+    )

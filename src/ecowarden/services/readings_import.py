@@ -24,6 +24,7 @@ import polars as pl
 
 from ecowarden.errors import ValidationError
 from ecowarden.registry.readings import FLAG_CODES, LOCAL_ZONE, Period
+from ecowarden.services.materialise import refresh_materialised
 from ecowarden.store.audit import AuditEvent, AuditOutcome
 from ecowarden.store.database import Store
 from ecowarden.store.instants import now_us
@@ -336,6 +337,8 @@ def import_readings(
                 },
             )
         )
+    # Daily AQI, water months and Ld / Ln of the stored days, once the readings are durable.
+    refresh_materialised(store, touched)
     if progress is not None and total == 0:
         progress(0, 0)
     return ReadingsImportReport(

@@ -11,9 +11,11 @@ Conventions (docs/decisions/0006-store.md, docs/data-dictionary.md):
   clustered index and a station-year is one contiguous range.
 - Append-only rules (readings' original values, revisions, audit log, raw packets) are enforced by
   triggers created in the initial migration.
+- Materialised results (daily AQI, monthly water classes, daily Ld / Ln; migration 0002) are
+  derived from readings and recomputed by ``services.materialise``; local days are DATE columns.
 
-The migration in ``store/migrations/versions`` is the source of the database; this module mirrors
-it for queries and is compared with it by the tests.
+The migrations in ``store/migrations/versions`` are the source of the database; this module
+mirrors them for queries and is compared with them by the tests.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     Double,
     ForeignKey,
     ForeignKeyConstraint,
@@ -47,6 +50,8 @@ from ecowarden.registry.enterprises import Averaging, ManagementCategory
 from ecowarden.registry.parameters import Medium
 from ecowarden.registry.readings import FLAG_CODES, Period
 from ecowarden.registry.sites import NoiseZone, OutletMedium, SiteKind, WaterBody, WaterClass
+from ecowarden.standards.air.editions import AqiStandard
+from ecowarden.standards.water.items import WaterClass as WaterQualityClass
 
 NAMING_CONVENTION: Final = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -280,4 +285,89 @@ audit_log = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("row_hash", String(64), nullable=False),
     CheckConstraint(one_of("outcome", AUDIT_OUTCOMES), name="outcome"),
+)
+
+
+# --- materialised results (migration 0002) ----------------------------------------------------
+
+#: GB 3838-2002 classes a water sample can take, 劣V included [GB3838-2002].
+WATER_QUALITY_CLASSES: Final = tuple(_values(WaterQualityClass))
+#: HJ 633 editions a daily AQI is computed under [HJ633-2012] [HJ633-2026].
+AQI_STANDARDS: Final = tuple(_values(AqiStandard))
+
+
+def _daily_aqi_columns() -> list[Column[object]]:
+    """The columns a station's and the county's daily AQI share."""
+    return [
+        Column("day", Date, nullable=False),
+        Column("standard", String(16), nullable=False),
+        Column("aqi", SmallInteger),
+        Column("aqi_from_available", SmallInteger),
+        Column("category", SmallInteger),
+        Column("primary_pollutants", String(40), nullable=False),
+        Column("publishable", Boolean, nullable=False),
+        Column("valid_day", Boolean, nullable=False),
+        Column("missing_items", String(100), nullable=False),
+        Column("computed_at_us", BigInteger, nullable=False),
+    ]
+
+
+daily_aqi = Table(
+    "daily_aqi",
+    metadata,
+    Column("site_id", Integer, ForeignKey("sites.id"), nullable=False),
+    *_daily_aqi_columns(),
+    PrimaryKeyConstraint("site_id", "day"),
+    CheckConstraint(one_of("standard", AQI_STANDARDS), name="standard"),
+    CheckConstraint("category IS NULL OR (category >= 1 AND category <= 6)", name="category"),
+)
+
+daily_aqi_county = Table(
+    "daily_aqi_county",
+    metadata,
+    *_daily_aqi_columns(),
+    Column("stations", SmallInteger, nullable=False),
+    PrimaryKeyConstraint("day"),
+    CheckConstraint(one_of("standard", AQI_STANDARDS), name="standard"),
+    CheckConstraint("category IS NULL OR (category >= 1 AND category <= 6)", name="category"),
+    CheckConstraint("stations >= 1", name="stations"),
+)
+
+water_monthly = Table(
+    "water_monthly",
+    metadata,
+    Column("site_id", Integer, ForeignKey("sites.id"), nullable=False),
+    Column("year", SmallInteger, nullable=False),
+    Column("month", SmallInteger, nullable=False),
+    Column("water_class", String(3)),
+    Column("limiting_items", String(200), nullable=False),
+    Column("main_pollutants", String(300), nullable=False),
+    Column("cwqi", Double),
+    Column("n_samples", Integer, nullable=False),
+    Column("missing_items", String(300), nullable=False),
+    Column("computed_at_us", BigInteger, nullable=False),
+    PrimaryKeyConstraint("site_id", "year", "month"),
+    CheckConstraint("month >= 1 AND month <= 12", name="month"),
+    CheckConstraint(
+        f"water_class IS NULL OR {one_of('water_class', WATER_QUALITY_CLASSES)}",
+        name="water_class",
+    ),
+    CheckConstraint("n_samples >= 1", name="n_samples"),
+)
+
+noise_daily = Table(
+    "noise_daily",
+    metadata,
+    Column("site_id", Integer, ForeignKey("sites.id"), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("ld", Double),
+    Column("ln", Double),
+    Column("day_hours", SmallInteger, nullable=False),
+    Column("night_hours", SmallInteger, nullable=False),
+    Column("ld_valid", Boolean, nullable=False),
+    Column("ln_valid", Boolean, nullable=False),
+    Column("computed_at_us", BigInteger, nullable=False),
+    PrimaryKeyConstraint("site_id", "day"),
+    CheckConstraint("day_hours >= 0 AND day_hours <= 24", name="day_hours"),
+    CheckConstraint("night_hours >= 0 AND night_hours <= 24", name="night_hours"),
 )
