@@ -27,8 +27,12 @@ TABLES = {
     "daily_aqi_county",
     "water_monthly",
     "noise_daily",
+    "device_commands",
+    "device_command_answers",
+    "packet_anomalies",
 }
 MATERIALISED = {"daily_aqi", "daily_aqi_county", "water_monthly", "noise_daily"}
+GATEWAY = {"device_commands", "device_command_answers", "packet_anomalies"}
 
 
 def tables(store: Store) -> set[str]:
@@ -39,7 +43,7 @@ def test_upgrade_downgrade_upgrade(database_url: str) -> None:
     with Store.open(database_url) as store:
         assert migrate.current_revision(store.engine) is None
         migrate.upgrade(store.engine)
-        assert migrate.current_revision(store.engine) == migrate.head_revision() == "0002"
+        assert migrate.current_revision(store.engine) == migrate.head_revision() == "0003"
         assert tables(store) == TABLES
         migrate.downgrade(store.engine, "base")
         assert migrate.current_revision(store.engine) is None
@@ -63,14 +67,14 @@ def test_unknown_revision_lists_the_known_ones(database_url: str) -> None:
 def test_migrations_are_found_inside_the_package() -> None:
     assert migrate.SCRIPT_LOCATION.name == "migrations"
     assert (migrate.SCRIPT_LOCATION / "env.py").is_file()
-    assert migrate.revisions() == ("0001", "0002")
+    assert migrate.revisions() == ("0001", "0002", "0003")
 
 
-def test_downgrade_to_0001_drops_only_the_materialised_tables(database_url: str) -> None:
+def test_downgrade_to_0001_drops_only_the_later_tables(database_url: str) -> None:
     with Store.open(database_url) as store:
         migrate.upgrade(store.engine)
         migrate.downgrade(store.engine, "0001")
         assert migrate.current_revision(store.engine) == "0001"
-        assert tables(store) == TABLES - MATERIALISED
+        assert tables(store) == TABLES - MATERIALISED - GATEWAY
         migrate.upgrade(store.engine)
         assert tables(store) == TABLES

@@ -6,7 +6,7 @@ import typer
 from rich.console import Console
 
 from ecowarden import __version__
-from ecowarden.cli import assess, db, demo, devices, imports, readings
+from ecowarden.cli import assess, db, demo, devices, gateway, imports, readings, simulate
 
 app = typer.Typer(
     name="ecowarden",
@@ -41,7 +41,9 @@ app.add_typer(imports.app)
 app.add_typer(readings.app)
 app.add_typer(devices.app)
 app.add_typer(assess.app)
+app.add_typer(gateway.app)
 app.command(name="demo")(demo.demo)
+app.command(name="simulate")(simulate.simulate)
 
 
 def main() -> None:

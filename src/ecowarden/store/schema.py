@@ -371,3 +371,84 @@ noise_daily = Table(
     CheckConstraint("day_hours >= 0 AND day_hours <= 24", name="day_hours"),
     CheckConstraint("night_hours >= 0 AND night_hours <= 24", name="night_hours"),
 )
+
+
+# --- gateway: platform commands and packet anomalies (migration 0003) -------------------------
+
+#: Life of a platform command (ingest/commands.py): queued -> sent -> accepted (9011 QnRtn=1) or
+#: refused (other QnRtn) -> done (9012 ExeRtn) ; failed / expired when answers do not come.
+COMMAND_STATUSES: Final = ("queued", "sent", "accepted", "refused", "done", "failed", "expired")
+#: What an accepted packet may carry beside its readings (services/ingest.py).
+ANOMALY_KINDS: Final = (
+    "future_time",
+    "stale_time",
+    "misaligned_time",
+    "unknown_parameter",
+    "unknown_flag",
+    "value_not_finite",
+)
+
+device_commands = Table(
+    "device_commands",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("mn", String(24), nullable=False),
+    Column("cn", Integer, nullable=False),
+    Column("qn", String(20), nullable=False),
+    Column("cp", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("actor", String(100), nullable=False),
+    Column("queued_at_us", BigInteger, nullable=False),
+    Column("sent_at_us", BigInteger),
+    Column("finished_at_us", BigInteger),
+    Column("qn_rtn", Integer),
+    Column("exe_rtn", Integer),
+    UniqueConstraint("mn", "qn"),
+    Index("ix_device_commands_status_mn", "status", "mn"),
+    CheckConstraint(one_of("status", COMMAND_STATUSES), name="status"),
+    CheckConstraint("cn >= 0 AND cn <= 9999", name="cn"),
+    CheckConstraint("attempts >= 0", name="attempts"),
+)
+
+device_command_answers = Table(
+    "device_command_answers",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column(
+        "command_id",
+        BigInteger,
+        ForeignKey("device_commands.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("cn", Integer, nullable=False),
+    Column("code", Integer),
+    Column("received_at_us", BigInteger, nullable=False),
+    Column(
+        "raw_packet_id",
+        BigInteger,
+        ForeignKey("raw_packets.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    CheckConstraint("cn = 9011 OR cn = 9012", name="cn"),
+)
+
+packet_anomalies = Table(
+    "packet_anomalies",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column(
+        "raw_packet_id",
+        BigInteger,
+        ForeignKey("raw_packets.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("mn", String(24)),
+    Column("kind", String(32), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("at_us", BigInteger, nullable=False),
+    Index("ix_packet_anomalies_mn_at_us", "mn", "at_us"),
+    CheckConstraint(one_of("kind", ANOMALY_KINDS), name="kind"),
+)
