@@ -12,10 +12,18 @@ DOMAIN := $(wildcard src/ecowarden/standards src/ecowarden/hj212 src/ecowarden/a
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+FRONTEND := src/ecowarden/web/frontend
+
+$(STAMP): pyproject.toml $(FRONTEND)/package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	# The dashboard's chart and map libraries come from the npm registry, never from a CDN.
+	if command -v npm >/dev/null 2>&1; then \
+		cd $(FRONTEND) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error; \
+	else \
+		echo "npm not found: the dashboard runs without charts and maps until 'npm ci' runs in $(FRONTEND)"; \
+	fi
 	touch $(STAMP)
 
 demo: $(STAMP)

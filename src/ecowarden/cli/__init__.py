@@ -6,7 +6,7 @@ import typer
 from rich.console import Console
 
 from ecowarden import __version__
-from ecowarden.cli import assess, db, demo, devices, gateway, imports, readings, simulate
+from ecowarden.cli import assess, db, demo, devices, gateway, imports, readings, serve, simulate
 
 app = typer.Typer(
     name="ecowarden",
@@ -43,6 +43,7 @@ app.add_typer(devices.app)
 app.add_typer(assess.app)
 app.add_typer(gateway.app)
 app.command(name="demo")(demo.demo)
+app.command(name="serve")(serve.serve)
 app.command(name="simulate")(simulate.simulate)
 
 
