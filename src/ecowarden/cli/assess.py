@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Annotated, Final
+from typing import Annotated, Final, Protocol, TypeVar
 
 import typer
 from rich.table import Table
@@ -13,6 +13,8 @@ from rich.table import Table
 from ecowarden.cli.common import DatabaseOption, console, opened_store
 from ecowarden.services.assessment import (
     AirPeriodAssessment,
+    AssessmentPeriod,
+    Json,
     NoisePeriodAssessment,
     WaterPeriodAssessment,
     assess_air_period,
@@ -21,6 +23,7 @@ from ecowarden.services.assessment import (
     parse_period,
 )
 from ecowarden.standards.air.breakpoints import AQI_BANDS
+from ecowarden.store import StoreTransaction
 
 app = typer.Typer(
     name="assess",
@@ -274,6 +277,30 @@ def _print_noise(result: NoisePeriodAssessment) -> None:
     )
 
 
+class _Assessment(Protocol):
+    def to_json(self) -> Json: ...
+
+
+R = TypeVar("R", bound=_Assessment)
+
+
+def _assess(
+    database: str | None,
+    assess: Callable[[StoreTransaction, Sequence[str] | None, AssessmentPeriod], R],
+    sites: Sequence[str] | None,
+    period: str,
+    as_json: bool,
+    show: Callable[[R], None],
+) -> None:
+    """Run one assessment in a read snapshot and print it as tables or JSON."""
+    with opened_store(database) as store, store.snapshot() as snapshot:
+        result = assess(snapshot, sites, parse_period(period))
+    if as_json:
+        _print_json(result.to_json())
+    else:
+        show(result)
+
+
 @app.command("air")
 def air(
     period: PeriodOption,
@@ -282,12 +309,7 @@ def air(
     database: DatabaseOption = None,
 ) -> None:
     """Air quality: concentrations, validity, good-day rate and composite index."""
-    with opened_store(database) as store, store.snapshot() as snapshot:
-        result = assess_air_period(snapshot, site, parse_period(period))
-    if as_json:
-        _print_json(result.to_json())
-    else:
-        _print_air(result)
+    _assess(database, assess_air_period, site, period, as_json, _print_air)
 
 
 @app.command("water")
@@ -298,12 +320,7 @@ def water(
     database: DatabaseOption = None,
 ) -> None:
     """Surface water: monthly and period classes, CWQI, targets, drinking-water sources."""
-    with opened_store(database) as store, store.snapshot() as snapshot:
-        result = assess_water_period(snapshot, site, parse_period(period))
-    if as_json:
-        _print_json(result.to_json())
-    else:
-        _print_water(result)
+    _assess(database, assess_water_period, site, period, as_json, _print_water)
 
 
 @app.command("noise")
@@ -314,9 +331,4 @@ def noise(
     database: DatabaseOption = None,
 ) -> None:
     """Functional-zone noise: Ld / Ln, day and night compliance by zone class."""
-    with opened_store(database) as store, store.snapshot() as snapshot:
-        result = assess_noise_period(snapshot, site, parse_period(period))
-    if as_json:
-        _print_json(result.to_json())
-    else:
-        _print_noise(result)
+    _assess(database, assess_noise_period, site, period, as_json, _print_noise)
