@@ -23,6 +23,7 @@ def test_demo_builds_the_county_and_prints_the_bulletin(tmp_path: Path) -> None:
         "地表水断面水质类别",
         "集中式饮用水水源地水质达标率",
         "功能区声环境质量达标率",
+        "非现场监管线索",
     ):
         assert text in result.output
     # a second run finds everything stored already: nothing new, nothing conflicting

@@ -42,12 +42,12 @@ def loaded(store: Store, database_url: str, tmp_path: Path) -> str:
 
 def test_db_upgrade_current_downgrade(database_url: str) -> None:
     code, out, _ = run("db", "current", "--database", database_url)
-    assert (code, out) == (0, "database revision: (empty) (newest is 0003)")
+    assert (code, out) == (0, "database revision: (empty) (newest is 0004)")
     code, out, _ = run("db", "upgrade", "--database", database_url)
     assert code == 0
-    assert out.startswith("database revision: 0003 (up to date) parameters: 197 added")
+    assert out.startswith("database revision: 0004 (up to date) parameters: 197 added")
     code, out, _ = run("db", "downgrade", "base", "--database", database_url)
-    assert (code, out) == (0, "database revision: (empty) (newest is 0003)")
+    assert (code, out) == (0, "database revision: (empty) (newest is 0004)")
     code, _, err = run("db", "upgrade", "0042", "--database", database_url)
     assert code == 1
     assert "unknown database revision '0042'" in err

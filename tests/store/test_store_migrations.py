@@ -11,6 +11,20 @@ from ecowarden.errors import UnknownNameError
 from ecowarden.store import Store, migrate
 from ecowarden.store.schema import metadata
 
+SUPERVISION = {
+    "equipment",
+    "meter_readings",
+    "positions",
+    "noise_monitors",
+    "noise_levels",
+    "zones",
+    "shutdown_orders",
+    "maintenance_records",
+    "alerts",
+    "alert_events",
+    "alert_evidence",
+    "supervision_runs",
+}
 TABLES = {
     "parameters",
     "enterprises",
@@ -30,6 +44,7 @@ TABLES = {
     "device_commands",
     "device_command_answers",
     "packet_anomalies",
+    *SUPERVISION,
 }
 MATERIALISED = {"daily_aqi", "daily_aqi_county", "water_monthly", "noise_daily"}
 GATEWAY = {"device_commands", "device_command_answers", "packet_anomalies"}
@@ -43,7 +58,7 @@ def test_upgrade_downgrade_upgrade(database_url: str) -> None:
     with Store.open(database_url) as store:
         assert migrate.current_revision(store.engine) is None
         migrate.upgrade(store.engine)
-        assert migrate.current_revision(store.engine) == migrate.head_revision() == "0003"
+        assert migrate.current_revision(store.engine) == migrate.head_revision() == "0004"
         assert tables(store) == TABLES
         migrate.downgrade(store.engine, "base")
         assert migrate.current_revision(store.engine) is None
@@ -67,7 +82,7 @@ def test_unknown_revision_lists_the_known_ones(database_url: str) -> None:
 def test_migrations_are_found_inside_the_package() -> None:
     assert migrate.SCRIPT_LOCATION.name == "migrations"
     assert (migrate.SCRIPT_LOCATION / "env.py").is_file()
-    assert migrate.revisions() == ("0001", "0002", "0003")
+    assert migrate.revisions() == ("0001", "0002", "0003", "0004")
 
 
 def test_downgrade_to_0001_drops_only_the_later_tables(database_url: str) -> None:
@@ -75,6 +90,6 @@ def test_downgrade_to_0001_drops_only_the_later_tables(database_url: str) -> Non
         migrate.upgrade(store.engine)
         migrate.downgrade(store.engine, "0001")
         assert migrate.current_revision(store.engine) == "0001"
-        assert tables(store) == TABLES - MATERIALISED - GATEWAY
+        assert tables(store) == TABLES - MATERIALISED - GATEWAY - SUPERVISION
         migrate.upgrade(store.engine)
         assert tables(store) == TABLES

@@ -6,7 +6,19 @@ import typer
 from rich.console import Console
 
 from ecowarden import __version__
-from ecowarden.cli import assess, db, demo, devices, gateway, imports, readings, serve, simulate
+from ecowarden.cli import (
+    alerts,
+    assess,
+    db,
+    demo,
+    devices,
+    gateway,
+    imports,
+    mqtt,
+    readings,
+    serve,
+    simulate,
+)
 
 app = typer.Typer(
     name="ecowarden",
@@ -42,7 +54,9 @@ app.add_typer(readings.app)
 app.add_typer(devices.app)
 app.add_typer(assess.app)
 app.add_typer(gateway.app)
+app.add_typer(alerts.app)
 app.command(name="demo")(demo.demo)
+app.command(name="mqtt")(mqtt.mqtt)
 app.command(name="serve")(serve.serve)
 app.command(name="simulate")(simulate.simulate)
 

@@ -11,10 +11,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from ecowarden.demo.bulletin import stored_bulletin
 from ecowarden.demo.county_db import SPAN_FIRST, SPAN_LAST, build_county
-from ecowarden.reports.bulletin import render_bulletin
+from ecowarden.reports.bulletin import render_alerts, render_bulletin
+from ecowarden.services.supervision import demo_supervision
 from ecowarden.store import Store
 
 LOCAL = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -82,5 +84,7 @@ def demo(
             + "，".join(f"{name} 写入 {count:,} 行" for name, count in written.items())
         )
         render_bulletin(stored_bulletin(store, day), console)
+        console.print(Text("四、非现场监管", style="bold"))
+        render_alerts(demo_supervision(store, as_of=day), console)
     finally:
         store.close()

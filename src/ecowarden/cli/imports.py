@@ -21,7 +21,9 @@ from ecowarden.cli.common import (
 from ecowarden.registry.document import RegistryDocumentError
 from ecowarden.services.readings_import import BadRow, ReadingsFileRejected, import_readings
 from ecowarden.services.registry_import import import_registry
+from ecowarden.services.zones import import_zones
 from ecowarden.store.registry import ChangeKind
+from ecowarden.supervision.zones import ZoneDocumentError
 
 app = typer.Typer(
     name="import", help="导入 / Import files.", no_args_is_help=True, add_completion=False
@@ -106,5 +108,33 @@ def readings(
     console.print(
         f"{report.file}: {report.rows} rows: {report.new} new, {report.identical} identical, "
         f"{report.conflicting} conflicting" + (" (nothing changed)" if unchanged else ""),
+        highlight=False,
+    )
+
+
+@app.command("zones")
+def zones(
+    file: FileArgument,
+    datum: Annotated[
+        str, typer.Option("--datum", help="WGS84 (GeoJSON's datum) or GCJ02 (Chinese web maps).")
+    ] = "WGS84",
+    database: DatabaseOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Import protection zones, noise zones and noise windows from a GeoJSON file."""
+    with opened_store(database) as store:
+        try:
+            report = import_zones(store, file, actor=actor_name(actor), datum=datum)
+        except ZoneDocumentError as error:
+            for problem in error.problems:
+                errors.print(f"{file.name}: {problem}", highlight=False, markup=False)
+            errors.print("nothing imported", highlight=False)
+            raise typer.Exit(1) from error
+    created, updated, unchanged = (
+        report.count(kind)
+        for kind in (ChangeKind.CREATED, ChangeKind.UPDATED, ChangeKind.UNCHANGED)
+    )
+    console.print(
+        f"{file.name}: {created} created, {updated} updated, {unchanged} unchanged",
         highlight=False,
     )

@@ -290,7 +290,7 @@ class OutletProfile:
 # Flue gas [mg/m³; O2 %; flow m³/h] and wastewater [mg/L; pH; flow L/s] while producing.
 OUTLET_PROFILES: dict[str, OutletProfile] = {
     "a21026": OutletProfile(55.0, 0.35, 1),
-    "a21002": OutletProfile(105.0, 0.25, 1),
+    "a21002": OutletProfile(72.0, 0.2, 1),
     "a34013": OutletProfile(9.0, 0.35, 2),
     "a19001": OutletProfile(10.5, 0.6, 2, additive=True),
     "a00000": OutletProfile(62000.0, 0.12, 0),

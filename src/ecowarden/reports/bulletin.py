@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import zoneinfo
+from collections.abc import Sequence
+
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -15,6 +18,7 @@ from ecowarden.services.bulletin import (
     NoiseBulletin,
     WaterBulletin,
 )
+from ecowarden.services.supervision import AlertDetails
 
 
 def _figures_table(title: str, air: AirBulletin, figures: tuple[Figure, ...]) -> Table:
@@ -127,3 +131,30 @@ def render_bulletin(bulletin: Bulletin, console: Console) -> None:
     if bulletin.noise is not None:
         console.print(Text("三、声环境质量", style="bold"))
         console.print(noise_section(bulletin.noise))
+
+
+LOCAL = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def render_alerts(alerts: Sequence[AlertDetails], console: Console) -> None:
+    """The alert queue: one row per alert, with the evidence it was raised on."""
+    table = Table(
+        title=f"非现场监管线索（{len(alerts)} 条）", title_justify="left", show_lines=True
+    )
+    for name in ("编号", "规则", "对象", "级别", "时段", "线索", "证据"):
+        table.add_column(name)
+    for details in alerts:
+        alert = details.alert
+        start, end = alert.window_start.astimezone(LOCAL), alert.window_end.astimezone(LOCAL)
+        window = f"{start:%m-%d %H:%M}—{end:%m-%d %H:%M}"
+        table.add_row(
+            str(alert.id),
+            alert.rule.value,
+            alert.site or alert.subject,
+            alert.severity.value,
+            window,
+            alert.message,
+            f"sha256 {details.evidence.sha256[:12]}…"
+            + ("" if details.evidence.intact else "（校验失败）"),
+        )
+    console.print(table)

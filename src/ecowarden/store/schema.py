@@ -13,6 +13,8 @@ Conventions (docs/decisions/0006-store.md, docs/data-dictionary.md):
   triggers created in the initial migration.
 - Materialised results (daily AQI, monthly water classes, daily Ld / Ln; migration 0002) are
   derived from readings and recomputed by ``services.materialise``; local days are DATE columns.
+- Supervision (migration 0004): telemetry keyed by equipment / object / monitor and instant,
+  zones, shutdown orders, O&M records, alerts; alert events and evidence are append-only.
 
 The migrations in ``store/migrations/versions`` are the source of the database; this module
 mirrors them for queries and is compared with them by the tests.
@@ -52,6 +54,12 @@ from ecowarden.registry.readings import FLAG_CODES, Period
 from ecowarden.registry.sites import NoiseZone, OutletMedium, SiteKind, WaterBody, WaterClass
 from ecowarden.standards.air.editions import AqiStandard
 from ecowarden.standards.water.items import WaterClass as WaterQualityClass
+from ecowarden.supervision.alerts import AlertAction, AlertState
+from ecowarden.supervision.electricity import EquipmentRole
+from ecowarden.supervision.findings import RuleCode, Severity
+from ecowarden.supervision.geofence import PositionSource, ProtectionTier
+from ecowarden.supervision.noise_windows import MonitorKind
+from ecowarden.supervision.zones import ZoneKind
 
 NAMING_CONVENTION: Final = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -451,4 +459,226 @@ packet_anomalies = Table(
     Column("at_us", BigInteger, nullable=False),
     Index("ix_packet_anomalies_mn_at_us", "mn", "at_us"),
     CheckConstraint(one_of("kind", ANOMALY_KINDS), name="kind"),
+)
+
+
+# --- supervision: telemetry, zones, alerts (migration 0004) -------------------------------------
+
+EQUIPMENT_ROLES: Final = tuple(_values(EquipmentRole))
+POSITION_SOURCES: Final = tuple(_values(PositionSource))
+MONITOR_KINDS: Final = tuple(_values(MonitorKind))
+NOISE_INTERVALS_S: Final = (1, 60)
+ZONE_KINDS: Final = tuple(_values(ZoneKind))
+PROTECTION_TIERS: Final = tuple(_values(ProtectionTier))
+RULES: Final = tuple(_values(RuleCode))
+SEVERITIES: Final = tuple(_values(Severity))
+ALERT_STATES: Final = tuple(_values(AlertState))
+ALERT_ACTIONS: Final = tuple(_values(AlertAction))
+
+equipment = Table(
+    "equipment",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("enterprise_id", Integer, ForeignKey("enterprises.id"), nullable=False, index=True),
+    Column("line", String(32), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("rated_kw", Double),
+    Column("updated_at_us", BigInteger, nullable=False),
+    CheckConstraint(one_of("role", EQUIPMENT_ROLES), name="role"),
+    CheckConstraint("rated_kw IS NULL OR rated_kw > 0", name="rated_kw"),
+)
+
+meter_readings = Table(
+    "meter_readings",
+    metadata,
+    Column("equipment_id", Integer, ForeignKey("equipment.id"), nullable=False),
+    Column("at_s", BigInteger, nullable=False),
+    Column("power_kw", Double),
+    Column("current_a", Double),
+    Column("switch_on", Boolean),
+    Column("received_at_us", BigInteger, nullable=False),
+    PrimaryKeyConstraint("equipment_id", "at_s"),
+    CheckConstraint(
+        "power_kw IS NOT NULL OR current_a IS NOT NULL OR switch_on IS NOT NULL", name="some_value"
+    ),
+    sqlite_with_rowid=False,
+)
+
+positions = Table(
+    "positions",
+    metadata,
+    Column("device", String(32), nullable=False),
+    Column("object_id", String(64), nullable=False),
+    Column("at_us", BigInteger, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("lon", Double, nullable=False),
+    Column("lat", Double, nullable=False),
+    Column("datum", String(8), nullable=False),
+    Column("source", String(8), nullable=False),
+    Column("received_at_us", BigInteger, nullable=False),
+    PrimaryKeyConstraint("device", "object_id", "at_us"),
+    Index("ix_positions_at_us", "at_us"),
+    CheckConstraint("lon >= -180 AND lon <= 180 AND lat >= -90 AND lat <= 90", name="wgs84"),
+    CheckConstraint(one_of("source", POSITION_SOURCES), name="source"),
+    sqlite_with_rowid=False,
+)
+
+noise_monitors = Table(
+    "noise_monitors",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("lon", Double, nullable=False),
+    Column("lat", Double, nullable=False),
+    Column("updated_at_us", BigInteger, nullable=False),
+    CheckConstraint(one_of("kind", MONITOR_KINDS), name="kind"),
+    CheckConstraint("lon >= -180 AND lon <= 180 AND lat >= -90 AND lat <= 90", name="wgs84"),
+)
+
+noise_levels = Table(
+    "noise_levels",
+    metadata,
+    Column("monitor_id", Integer, ForeignKey("noise_monitors.id"), nullable=False),
+    Column("at_s", BigInteger, nullable=False),
+    Column("interval_s", SmallInteger, nullable=False),
+    Column("leq_dba", Double, nullable=False),
+    Column("lmax_dba", Double),
+    Column("received_at_us", BigInteger, nullable=False),
+    PrimaryKeyConstraint("monitor_id", "interval_s", "at_s"),
+    CheckConstraint(one_of("interval_s", NOISE_INTERVALS_S), name="interval_s"),
+    CheckConstraint("leq_dba >= 0 AND leq_dba <= 160", name="leq_dba"),
+    CheckConstraint("lmax_dba IS NULL OR lmax_dba >= leq_dba", name="lmax_dba"),
+    sqlite_with_rowid=False,
+)
+
+zones = Table(
+    "zones",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("tier", String(8)),
+    Column("noise_zone", String(2)),
+    Column("limit_dba", Double),
+    Column("buffer_m", Double),
+    Column("periods", Text),
+    Column("geometry", Text, nullable=False),
+    Column("updated_at_us", BigInteger, nullable=False),
+    CheckConstraint(one_of("kind", ZONE_KINDS), name="kind"),
+    CheckConstraint(
+        "(kind = 'protection') = (tier IS NOT NULL)"
+        f" AND (tier IS NULL OR {one_of('tier', PROTECTION_TIERS)})",
+        name="tier",
+    ),
+    CheckConstraint(
+        "(kind = 'noise_zone') = (noise_zone IS NOT NULL)"
+        f" AND (noise_zone IS NULL OR {one_of('noise_zone', _values(NoiseZone))})",
+        name="noise_zone",
+    ),
+    CheckConstraint(
+        "(kind = 'noise_window') = (limit_dba IS NOT NULL AND periods IS NOT NULL"
+        " AND buffer_m IS NOT NULL)",
+        name="noise_window",
+    ),
+)
+
+shutdown_orders = Table(
+    "shutdown_orders",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("enterprise_id", Integer, ForeignKey("enterprises.id"), nullable=False, index=True),
+    Column("from_s", BigInteger, nullable=False),
+    Column("to_s", BigInteger, nullable=False),
+    Column("reason", String(200), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("recorded_at_us", BigInteger, nullable=False),
+    CheckConstraint("to_s > from_s", name="period"),
+)
+
+maintenance_records = Table(
+    "maintenance_records",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site_id", Integer, ForeignKey("sites.id"), nullable=False, index=True),
+    Column("from_s", BigInteger, nullable=False),
+    Column("to_s", BigInteger, nullable=False),
+    Column("note", String(500), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("recorded_at_us", BigInteger, nullable=False),
+    CheckConstraint("to_s > from_s", name="period"),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("dedupe_key", String(300), nullable=False, unique=True),
+    Column("rule", String(32), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("site_id", Integer, ForeignKey("sites.id")),
+    Column("enterprise_id", Integer, ForeignKey("enterprises.id")),
+    Column("parameter", String(16)),
+    Column("severity", String(8), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("window_start_s", BigInteger, nullable=False),
+    Column("window_end_s", BigInteger, nullable=False),
+    Column("last_end_s", BigInteger, nullable=False),
+    Column("message", String(500), nullable=False),
+    Column("value", Double),
+    Column("threshold", Double),
+    Column("occurrences", Integer, nullable=False),
+    Column("escalation_level", Integer, nullable=False),
+    Column("opened_at_us", BigInteger, nullable=False),
+    Column("updated_at_us", BigInteger, nullable=False),
+    Column("escalated_at_us", BigInteger),
+    Column("case_ref", String(64)),
+    Index("ix_alerts_state_opened_at_us", "state", "opened_at_us"),
+    Index("ix_alerts_rule_subject", "rule", "subject"),
+    CheckConstraint(one_of("rule", RULES), name="rule"),
+    CheckConstraint(one_of("severity", SEVERITIES), name="severity"),
+    CheckConstraint(one_of("state", ALERT_STATES), name="state"),
+    CheckConstraint("occurrences >= 1 AND escalation_level >= 0", name="counts"),
+    CheckConstraint("window_end_s > window_start_s AND last_end_s >= window_end_s", name="window"),
+)
+
+alert_events = Table(
+    "alert_events",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("alert_id", BigInteger, ForeignKey("alerts.id"), nullable=False, index=True),
+    Column("at_us", BigInteger, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("from_state", String(16)),
+    Column("to_state", String(16), nullable=False),
+    Column("reason", String(500)),
+    CheckConstraint(one_of("action", ALERT_ACTIONS), name="action"),
+    CheckConstraint(one_of("to_state", ALERT_STATES), name="to_state"),
+)
+
+alert_evidence = Table(
+    "alert_evidence",
+    metadata,
+    Column("alert_id", BigInteger, ForeignKey("alerts.id"), primary_key=True, autoincrement=False),
+    Column("content", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("recorded_at_us", BigInteger, nullable=False),
+)
+
+supervision_runs = Table(
+    "supervision_runs",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("started_at_us", BigInteger, nullable=False),
+    Column("window_from_s", BigInteger, nullable=False),
+    Column("window_to_s", BigInteger, nullable=False),
+    Column("findings", Integer, nullable=False),
+    Column("opened", Integer, nullable=False),
+    Column("recurred", Integer, nullable=False),
+    CheckConstraint("window_to_s >= window_from_s", name="window"),
 )
