@@ -86,5 +86,9 @@ def demo(
         render_bulletin(stored_bulletin(store, day), console)
         console.print(Text("四、非现场监管", style="bold"))
         render_alerts(demo_supervision(store, as_of=day), console)
+        console.print(
+            f"每条线索的证据（触发它的读数和台账事实，不可修改）："
+            f"ecowarden alerts show 编号 --database sqlite:///{database}"
+        )
     finally:
         store.close()
