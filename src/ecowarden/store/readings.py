@@ -50,6 +50,7 @@ READING_COLUMNS: Final[dict[str, pl.DataType]] = {
 KEY: Final = ("site_id", "parameter_id", "period", "start_s")
 _SERIES: Final = ("site_id", "parameter_id", "period")
 _PERIOD_COMMANDS: Final = tuple(period.command for period in Period)
+_PERIOD_OF_COMMAND: Final = {period.command: period for period in Period}
 # A series with at least this many rows in a batch is read back with one range scan; fewer rows
 # are looked up key by key.
 _RANGE_SCAN_MIN_ROWS: Final = 32
@@ -111,8 +112,8 @@ def _occurrences(batch: pl.DataFrame) -> npt.NDArray[np.int64]:
     return positions - np.maximum.accumulate(np.where(new_key, positions, 0))
 
 
-def _series_runs(part: pl.DataFrame) -> list[tuple[int, int]]:
-    """(offset, length) of each series in a batch sorted by key."""
+def _series_runs(part: pl.DataFrame) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Offsets and lengths of the series (runs of rows) of a batch sorted by key."""
     columns = [part[column].to_numpy() for column in _SERIES]
     change = np.zeros(part.height, dtype=bool)
     change[0] = True
@@ -120,7 +121,7 @@ def _series_runs(part: pl.DataFrame) -> list[tuple[int, int]]:
         change[1:] |= values[1:] != values[:-1]
     offsets = np.flatnonzero(change)
     lengths = np.diff(np.append(offsets, part.height))
-    return list(zip(offsets.tolist(), lengths.tolist(), strict=True))
+    return offsets, lengths
 
 
 class UpsertOutcome(IntEnum):
@@ -338,34 +339,34 @@ class ReadingsRepository:
         up key by key (few rows) or read back over their range and joined.
         """
         status = np.full(part.height, UpsertOutcome.NEW, dtype=np.int8)
-        joined_runs: list[pl.DataFrame] = []
+        offsets, lengths = _series_runs(part)
+        # Rows of short series, looked up key by key, chosen by masks rather than by slicing
+        # series one by one: a gateway batch holds thousands of one-row series.
+        sparse_rows = np.repeat(lengths < _RANGE_SCAN_MIN_ROWS, lengths)
+        # Rows joined against stored ones: the short series and the long ones not settled
+        # by _compare_even_run.
+        joined_rows = sparse_rows.copy()
         stored: list[pl.DataFrame] = []
-        for offset, length in _series_runs(part):
+        long_runs = lengths >= _RANGE_SCAN_MIN_ROWS
+        for offset, length in zip(
+            offsets[long_runs].tolist(), lengths[long_runs].tolist(), strict=True
+        ):
             run = part.slice(offset, length)
-            if length < _RANGE_SCAN_MIN_ROWS:
-                joined_runs.append(run)
-                continue
             settled = self._compare_even_run(run)
             if settled is not None:
                 status[offset : offset + length] = settled
                 continue
-            joined_runs.append(run)
+            joined_rows[offset : offset + length] = True
             site_id, parameter_id, period = (int(run[column][0]) for column in _SERIES)
             stored.append(
                 self._scan_series(
                     site_id, parameter_id, period, int(run["start_s"][0]), int(run["start_s"][-1])
                 )
             )
-        if not joined_runs:
+        if not joined_rows.any():
             return status
-        rest = pl.concat(joined_runs)
-        sparse = rest.join(
-            rest.group_by(_SERIES)
-            .len()
-            .filter(pl.col("len") < _RANGE_SCAN_MIN_ROWS)
-            .select(_SERIES),
-            on=list(_SERIES),
-        )
+        rest = part if joined_rows.all() else part.filter(pl.Series(joined_rows))
+        sparse = part if sparse_rows.all() else part.filter(pl.Series(sparse_rows))
         for start in range(0, sparse.height, _LOOKUP_CHUNK):
             stored.append(self._look_up(sparse.slice(start, _LOOKUP_CHUNK)))
         found = pl.concat(stored) if stored else _empty_stored()
@@ -883,9 +884,13 @@ def _series_days(rows: pl.DataFrame) -> Iterable[SeriesDay]:
     if rows.height == 0:
         return ()
     days = rows.select(*_SERIES, _local_starts(rows["start_s"]).dt.date().alias("day")).unique()
-    return (
-        SeriesDay(site_id, parameter_id, Period.from_command(period), day)
-        for site_id, parameter_id, period, day in days.iter_rows()
+    # Column-wise: a gateway batch touches one day of thousands of series.
+    return map(
+        SeriesDay,
+        days["site_id"].to_list(),
+        days["parameter_id"].to_list(),
+        [_PERIOD_OF_COMMAND[command] for command in days["period"].to_list()],
+        days["day"].to_list(),
     )
 
 
