@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
 from decimal import Decimal
 
-import polars as pl
 import pytest
+from stored_county import AQ01, D01, N01, W01, midnight, put, register
 
 from ecowarden.errors import UnknownNameError, ValidationError
 from ecowarden.registry import (
-    LOCAL_ZONE,
-    Location,
-    NoiseZone,
     Period,
-    Site,
-    SiteKind,
-    WaterBody,
-    WaterClass,
 )
 from ecowarden.services.assessment import (
     AssessmentPeriod,
@@ -31,7 +23,7 @@ from ecowarden.services.assessment import (
 from ecowarden.services.series import AIR_PARAMETERS, WATER_PARAMETERS, FlagTreatment
 from ecowarden.standards.air import LimitSet
 from ecowarden.standards.air import Period as AirPeriod
-from ecowarden.store import READING_COLUMNS, SourceKind, Store
+from ecowarden.store import Store
 
 # Levels at which PM2.5 decides the AQI under HJ 633-2026 (Table 3, 24-h columns):
 # SO2 5 → 50·5/50 = 5; NO2 10 → 50·10/40 = 12.5 → 13; CO 0.4 → 50·0.4/2 = 10;
@@ -42,70 +34,7 @@ JUNE_2026 = dt.date(2026, 6, 1)
 
 @pytest.fixture
 def county(store: Store) -> Store:
-    with store.transaction() as transaction:
-        for site in (
-            Site("AQ01", "城关站", SiteKind.AIR_STATION, Location(118.1, 24.5)),
-            Site(
-                "N01",
-                "城区噪声站",
-                SiteKind.NOISE_STATION,
-                Location(118.1, 24.5),
-                noise_zone=NoiseZone.CLASS_2,
-            ),
-            Site(
-                "W01",
-                "江口断面",
-                SiteKind.WATER_SECTION,
-                Location(118.3, 24.7),
-                water_body=WaterBody.RIVER,
-                target_class=WaterClass.III,
-            ),
-            Site(
-                "D01",
-                "水库水源地",
-                SiteKind.DRINKING_WATER_SOURCE,
-                Location(118.4, 24.8),
-                water_body=WaterBody.LAKE,
-                target_class=WaterClass.II,
-            ),
-        ):
-            transaction.registry.save_site(site)
-    return store
-
-
-def midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), LOCAL_ZONE)
-
-
-def put(
-    store: Store,
-    site: str,
-    parameter: str,
-    first_start: dt.datetime,
-    values: Sequence[float | None],
-    flags: Sequence[str] | str = "N",
-    *,
-    period: Period = Period.HOUR,
-) -> None:
-    step = 86_400 if period is Period.DAY else 3600
-    count = len(values)
-    with store.transaction() as transaction:
-        source = transaction.sources.ensure(SourceKind.IMPORT, "test")
-        transaction.readings.upsert(
-            pl.DataFrame(
-                {
-                    "site_id": [transaction.registry.site_ids()[site]] * count,
-                    "parameter_id": [transaction.registry.parameter_ids()[parameter]] * count,
-                    "period": [period.command] * count,
-                    "start_s": [int(first_start.timestamp()) + i * step for i in range(count)],
-                    "value": list(values),
-                    "flag": [flags] * count if isinstance(flags, str) else list(flags),
-                    "source_id": [source] * count,
-                    "received_at_us": [1] * count,
-                },
-                schema=READING_COLUMNS,
-            )
-        )
+    return register(store, (AQ01, N01, W01, D01))
 
 
 def constant_air(

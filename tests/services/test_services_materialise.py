@@ -6,31 +6,28 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-import polars as pl
 import pytest
 from sqlalchemy import select
+from stored_county import AQ01, AQ02, N01, W01, midnight
+from stored_county import put as put_readings
 
 from ecowarden.errors import ValidationError
 from ecowarden.registry import (
-    LOCAL_ZONE,
     DataFlag,
     Enterprise,
     Location,
     ManagementCategory,
-    NoiseZone,
     OutletMedium,
     Period,
     Site,
     SiteKind,
-    WaterBody,
-    WaterClass,
 )
 from ecowarden.services.materialise import refresh_all, refresh_materialised
 from ecowarden.services.readings import correct_reading
 from ecowarden.services.readings_import import import_readings
 from ecowarden.services.series import AIR_PARAMETERS, WATER_PARAMETERS
 from ecowarden.standards.air import AqiStandard
-from ecowarden.store import READING_COLUMNS, SeriesDay, SourceKind, Store
+from ecowarden.store import SeriesDay, Store
 from ecowarden.store.materialised import MaterialisedResults
 from ecowarden.store.schema import daily_aqi, daily_aqi_county, noise_daily, water_monthly
 
@@ -47,23 +44,10 @@ def county(store: Store) -> Store:
             Enterprise("91350100M000100Y43", "某某化工有限公司", ManagementCategory.KEY)
         )
         for site in (
-            Site("AQ01", "城关站", SiteKind.AIR_STATION, Location(118.1, 24.5)),
-            Site("AQ02", "开发区站", SiteKind.AIR_STATION, Location(118.2, 24.5)),
-            Site(
-                "N01",
-                "城区噪声站",
-                SiteKind.NOISE_STATION,
-                Location(118.1, 24.5),
-                noise_zone=NoiseZone.CLASS_2,
-            ),
-            Site(
-                "W01",
-                "江口断面",
-                SiteKind.WATER_SECTION,
-                Location(118.3, 24.7),
-                water_body=WaterBody.RIVER,
-                target_class=WaterClass.III,
-            ),
+            AQ01,
+            AQ02,
+            N01,
+            W01,
             Site(
                 "DA001",
                 "1 号锅炉排放口",
@@ -77,10 +61,6 @@ def county(store: Store) -> Store:
     return store
 
 
-def midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), LOCAL_ZONE)
-
-
 def put(
     store: Store,
     site: str,
@@ -92,26 +72,7 @@ def put(
     period: Period = Period.HOUR,
 ) -> frozenset[SeriesDay]:
     """Store consecutive readings; return the (series, day) keys the upsert touched."""
-    step = 86_400 if period is Period.DAY else 3600
-    count = len(values)
-    with store.transaction() as transaction:
-        source = transaction.sources.ensure(SourceKind.IMPORT, "test")
-        report = transaction.readings.upsert(
-            pl.DataFrame(
-                {
-                    "site_id": [transaction.registry.site_ids()[site]] * count,
-                    "parameter_id": [transaction.registry.parameter_ids()[parameter]] * count,
-                    "period": [period.command] * count,
-                    "start_s": [int(first_start.timestamp()) + i * step for i in range(count)],
-                    "value": list(values),
-                    "flag": [flags] * count,
-                    "source_id": [source] * count,
-                    "received_at_us": [1] * count,
-                },
-                schema=READING_COLUMNS,
-            )
-        )
-    return report.touched
+    return put_readings(store, site, parameter, first_start, values, flags, period=period).touched
 
 
 def air_day(store: Store, site: str, day: dt.date, pm25: float = 35.0) -> frozenset[SeriesDay]:

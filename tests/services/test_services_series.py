@@ -5,26 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-from collections.abc import Sequence
 
 import numpy as np
-import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from stored_county import AQ01, AQ02, D01, N01, W01, put, register
 
 from ecowarden.errors import UnknownNameError, ValidationError
 from ecowarden.registry import (
     FLAG_CODES,
     LOCAL_ZONE,
     DataFlag,
-    Location,
-    NoiseZone,
     Period,
-    Site,
-    SiteKind,
-    WaterBody,
-    WaterClass,
     parameter_vocabulary,
 )
 from ecowarden.services.readings import correct_reading
@@ -38,77 +31,14 @@ from ecowarden.services.series import (
     water_monthly_samples,
     water_monthly_series,
 )
-from ecowarden.store import READING_COLUMNS, SourceKind, Store, UpsertReport
+from ecowarden.store import Store
 
 MARCH_1 = dt.datetime(2025, 3, 1, tzinfo=LOCAL_ZONE)
 
 
 @pytest.fixture
 def county(store: Store) -> Store:
-    with store.transaction() as transaction:
-        for site in (
-            Site("AQ01", "城关站", SiteKind.AIR_STATION, Location(118.1, 24.5)),
-            Site("AQ02", "开发区站", SiteKind.AIR_STATION, Location(118.2, 24.5)),
-            Site(
-                "N01",
-                "城区噪声站",
-                SiteKind.NOISE_STATION,
-                Location(118.1, 24.5),
-                noise_zone=NoiseZone.CLASS_2,
-            ),
-            Site(
-                "W01",
-                "江口断面",
-                SiteKind.WATER_SECTION,
-                Location(118.3, 24.7),
-                water_body=WaterBody.RIVER,
-                target_class=WaterClass.III,
-            ),
-            Site(
-                "D01",
-                "水库水源地",
-                SiteKind.DRINKING_WATER_SOURCE,
-                Location(118.4, 24.8),
-                water_body=WaterBody.LAKE,
-                target_class=WaterClass.II,
-            ),
-        ):
-            transaction.registry.save_site(site)
-    return store
-
-
-def put(
-    store: Store,
-    site: str,
-    parameter: str,
-    first_start: dt.datetime,
-    values: Sequence[float | None],
-    flags: Sequence[str] | str = "N",
-    *,
-    period: Period = Period.HOUR,
-    step: dt.timedelta = dt.timedelta(hours=1),
-) -> UpsertReport:
-    """Store consecutive readings of one series."""
-    count = len(values)
-    with store.transaction() as transaction:
-        site_id = transaction.registry.site_ids()[site]
-        parameter_id = transaction.registry.parameter_ids()[parameter]
-        source = transaction.sources.ensure(SourceKind.IMPORT, "test")
-        first_s = int(first_start.timestamp())
-        frame = pl.DataFrame(
-            {
-                "site_id": [site_id] * count,
-                "parameter_id": [parameter_id] * count,
-                "period": [period.command] * count,
-                "start_s": [first_s + i * int(step.total_seconds()) for i in range(count)],
-                "value": list(values),
-                "flag": [flags] * count if isinstance(flags, str) else list(flags),
-                "source_id": [source] * count,
-                "received_at_us": [1] * count,
-            },
-            schema=READING_COLUMNS,
-        )
-        return transaction.readings.upsert(frame)
+    return register(store, (AQ01, AQ02, N01, W01, D01))
 
 
 # --- vocabulary ---------------------------------------------------------------------------------
