@@ -205,13 +205,7 @@ class StreamingEvaluator:
         site: npt.NDArray[np.intp],
     ) -> list[Finding]:
         rows = self._pollutant[index] & np.isfinite(self._limit[index])
-        index, starts, values, ok, site = (
-            index[rows],
-            starts[rows],
-            values[rows],
-            ok[rows],
-            site[rows],
-        )
+        index, starts, values, ok, site = _selected(rows, index, starts, values, ok, site)
         reference = self._reference_o2[index]
         o2 = self._site_o2[site]
         converted = np.where(
@@ -291,13 +285,7 @@ class StreamingEvaluator:
     ) -> list[Finding]:
         params = self.flatline
         rows = self._pollutant[index]
-        index, starts, values, ok, site = (
-            index[rows],
-            starts[rows],
-            values[rows],
-            ok[rows],
-            site[rows],
-        )
+        index, starts, values, ok, site = _selected(rows, index, starts, values, ok, site)
         good = ok & self._discharging(site, params.min_flow)
         continues = (
             good
@@ -361,13 +349,7 @@ class StreamingEvaluator:
     ) -> list[Finding]:
         params = self.o2_ambient
         rows = self._o2[index]
-        index, starts, values, ok, site = (
-            index[rows],
-            starts[rows],
-            values[rows],
-            ok[rows],
-            site[rows],
-        )
+        index, starts, values, ok, site = _selected(rows, index, starts, values, ok, site)
         high = ok & (values >= params.min_o2_pct) & self._discharging(site, params.min_flow)
         continues = (
             high
@@ -417,3 +399,15 @@ class StreamingEvaluator:
             )
         self._high_reported[index[due]] = True
         return findings
+
+
+def _selected(
+    rows: Bools,
+    index: npt.NDArray[np.intp],
+    starts: Int64s,
+    values: Floats,
+    ok: Bools,
+    site: npt.NDArray[np.intp],
+) -> tuple[npt.NDArray[np.intp], Int64s, Floats, Bools, npt.NDArray[np.intp]]:
+    """The rows of a batch that one rule looks at."""
+    return index[rows], starts[rows], values[rows], ok[rows], site[rows]
