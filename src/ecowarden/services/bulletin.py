@@ -267,8 +267,16 @@ def air_bulletin(
         )
         for idx, name in enumerate(CATEGORY_NAMES)
     )
+    # The like-with-like run already holds the current editions' column: reuse it.
+    runs = {(end_editions.aqi, end_editions.limits): like}
     editions = tuple(
-        _edition_column(hourly, first_date, air_class, aqi_standard, limit_set, current_index)
+        _edition_column(
+            runs.get((aqi_standard, limit_set))
+            or _forced_run(hourly, first_date, air_class, aqi_standard, limit_set),
+            aqi_standard,
+            limit_set,
+            current_index,
+        )
         for aqi_standard, limit_set in (
             (AqiStandard.HJ633_2012, LimitSet.GB3095_2012),
             (AqiStandard.HJ633_2026, LimitSet.GB3095_2026_TRANSITIONAL),
@@ -293,20 +301,24 @@ def air_bulletin(
     )
 
 
-def _edition_column(
+def _forced_run(
     hourly: Mapping[str, npt.ArrayLike],
     first_date: dt.date,
     air_class: Sequence[int],
     aqi_standard: AqiStandard,
     limit_set: LimitSet,
-    current_index: int,
-) -> EditionColumn:
-    run = assess_air(
+) -> AirAssessment:
+    return assess_air(
         hourly,
         first_date=first_date,
         air_class=air_class,
         policy=AssessmentPolicy(periods=(YTD,), aqi_standard=aqi_standard, limit_set=limit_set),
     )
+
+
+def _edition_column(
+    run: AirAssessment, aqi_standard: AqiStandard, limit_set: LimitSet, current_index: int
+) -> EditionColumn:
     days = run.city.periods[YTD].good_days
     pm25 = run.city.periods[YTD].statistics[AirPollutant.PM25].mean_reported[current_index]
     limit = limits("PM2.5", "annual", 2, limit_set=limit_set)
